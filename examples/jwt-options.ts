@@ -18,7 +18,7 @@ export interface Rfc9068JwtOptionsInput {
   jwksCacheTtl?: number
 }
 
-const UnknownSigningKeyError = createError(
+const InvalidTokenError = createError(
   'FST_JWT_AUTHORIZATION_TOKEN_INVALID',
   'Authorization token is invalid: %s',
   401
@@ -53,13 +53,25 @@ export function rfc9068JwtOptions ({ issuer, audience, jwksUri, jwksCacheTtl }: 
     decode: { complete: true },
     secret: async function getIssuerPublicKey (_request: FastifyRequest, tokenOrHeader: TokenOrHeader) {
       const header = 'header' in tokenOrHeader ? tokenOrHeader.header : tokenOrHeader
+      // Checked here as well as in `verify`: fast-jwt's own typ failure has no status (a 500),
+      // and a header we would refuse anyway should not cost a JWKS fetch.
+      if (typeof header.typ !== 'string' || header.typ.toLowerCase().replace(/^application\//, '') !== 'at+jwt') {
+        throw new InvalidTokenError('the typ header must be at+jwt (RFC 9068)')
+      }
+      if (header.alg !== 'RS256') {
+        throw new InvalidTokenError('the alg header must be RS256')
+      }
+      if (typeof header.kid !== 'string') {
+        throw new InvalidTokenError('the kid header is missing')
+      }
       try {
         return await getJwks.getPublicKey({ domain: source.domain, kid: header.kid, alg: header.alg })
       } catch (err) {
         // A kid the issuer does not publish is the token's fault (401); a JWKS that cannot be
-        // fetched is ours and stays a 500.
+        // fetched is not, and stays a 500. get-jwks does not cache misses: every unknown kid
+        // fetches the JWKS again.
         if ((err as { code?: string }).code === 'JWK_NOT_FOUND') {
-          throw new UnknownSigningKeyError('no key in the issuer\'s JWKS matches its kid and alg')
+          throw new InvalidTokenError('no key in the issuer\'s JWKS matches its kid and alg')
         }
         throw err
       }
