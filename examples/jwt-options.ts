@@ -2,6 +2,7 @@ import createError from '@fastify/error'
 import type { FastifyJWTOptions, TokenOrHeader } from '@fastify/jwt'
 import type { FastifyRequest } from 'fastify'
 import buildGetJwks from 'get-jwks'
+import { Agent } from 'undici'
 
 /** Options of {@link rfc9068JwtOptions}. */
 export interface Rfc9068JwtOptionsInput {
@@ -16,6 +17,11 @@ export interface Rfc9068JwtOptionsInput {
   jwksUri?: string
   /** How long a fetched key is trusted without asking the issuer again, in ms. Default 60000. */
   jwksCacheTtl?: number
+  /**
+   * Longest wait for the issuer's JWKS (connect, headers, body), in ms. Default 3000. get-jwks's
+   * own `timeout` is ignored by Node's fetch, so a hung JWKS would otherwise hang requests.
+   */
+  jwksTimeout?: number
 }
 
 const InvalidTokenError = createError(
@@ -37,7 +43,7 @@ const InvalidTokenError = createError(
  * }))
  * ```
  */
-export function rfc9068JwtOptions ({ issuer, audience, jwksUri, jwksCacheTtl }: Rfc9068JwtOptionsInput): FastifyJWTOptions {
+export function rfc9068JwtOptions ({ issuer, audience, jwksUri, jwksCacheTtl, jwksTimeout = 3000 }: Rfc9068JwtOptionsInput): FastifyJWTOptions {
   // get-jwks fetches `${domain}${jwksPath}`. The domain is always ours, never the token's
   // `iss`: a forged token cannot make the API fetch keys from elsewhere.
   const source: JwksSource = jwksUri === undefined
@@ -46,7 +52,10 @@ export function rfc9068JwtOptions ({ issuer, audience, jwksUri, jwksCacheTtl }: 
   const getJwks = buildGetJwks({
     providerDiscovery: source.providerDiscovery,
     ...(source.jwksPath === undefined ? {} : { jwksPath: source.jwksPath }),
-    ...(jwksCacheTtl === undefined ? {} : { ttl: jwksCacheTtl })
+    ...(jwksCacheTtl === undefined ? {} : { ttl: jwksCacheTtl }),
+    fetchOptions: {
+      dispatcher: new Agent({ connect: { timeout: jwksTimeout }, headersTimeout: jwksTimeout, bodyTimeout: jwksTimeout })
+    }
   })
 
   return {
