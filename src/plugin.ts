@@ -41,7 +41,11 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
   fastify.decorateRequest('scopes', {
     getter (this: FastifyRequest): ReadonlySet<string> {
       const request = this as ScopedRequest & { [kScopesCache]?: ReadonlySet<string> }
-      request[kScopesCache] ??= listGrantedScopes(request[kGrantedClaim], registry.has)
+      const claim = request[kGrantedClaim]
+      // Cache nothing before the guard has set the claim: a hook that reads request.scopes
+      // earlier must not freeze an empty set for the handler.
+      if (claim === undefined) return new Set<string>()
+      request[kScopesCache] ??= listGrantedScopes(claim, registry.has)
       return request[kScopesCache]
     }
   })
