@@ -109,6 +109,7 @@ async function lateApp (t: Test, between?: (app: FastifyInstance, counters: Coun
   app.setErrorHandler(async (_error, _request, reply) => { counters.errorHandler++; return reply.code(200).send({}) })
   const handler = async (request: { scopes: ReadonlySet<string> }) => { counters.handler++; return { ok: true, scopes: [...request.scopes] } }
   app.get('/early', { config: { scopes: ['read:chat'] } }, handler)
+  app.get('/early-open', handler)
   app.register(async function earlyPlugin (child) {
     child.get('/chats', { config: { scopes: ['read:chat'] } }, handler)
   }, { prefix: '/early-plugin' })
@@ -142,6 +143,27 @@ test('keeps guarding a route declared before the plugin when a later hook clears
     await check(t, app, counters, '/early', {}, NO_CREDENTIALS)
     await check(t, app, counters, '/early', auth(selfOnly), insufficient('read:chat'))
     await check(t, app, counters, '/early-plugin/chats', auth('garbage-token-text'), INVALID_TOKEN)
+  }
+})
+
+test('leaves a route declared before the plugin without config.scopes unchecked on every request', async (t) => {
+  const { app, counters } = await lateApp(t)
+  await check(t, app, counters, '/early-open', {}, { status: 200, body: { ok: true, scopes: [] } })
+  await check(t, app, counters, '/early-open', auth('garbage-token-text'), { status: 200, body: { ok: true, scopes: [] } })
+})
+
+test('answers a bare 500, leaking nothing, on a route declared before the plugin with an unknown scope', async (t) => {
+  const counters: Counters = { handler: 0, errorHandler: 0 }
+  const app = Fastify()
+  t.teardown(() => app.close())
+  await app.register(fastifyJwt, { secret: SECRET })
+  app.get('/typo', { config: { scopes: ['read:chats'] as never } }, async () => { counters.handler++; return {} })
+  await app.register(fastifyScopes, { registry: seedRegistry })
+  for (let round = 0; round < 2; round++) {
+    const response = await app.inject({ url: '/typo', headers: auth(reader) })
+    t.equal(response.statusCode, 500)
+    t.equal(response.body, '{"error":"Internal Server Error"}')
+    t.equal(counters.handler, 0)
   }
 })
 
