@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { buildAnswers } from './authenticate.js'
 import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_ROUTE_NOT_GUARDED } from './errors.js'
-import { claimHoldsAny, listGrantedScopes } from './granted.js'
+import { claimHoldsAny, listGrantedScopes, type GrantedClaim } from './granted.js'
 import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
 import { validateOptions, type FastifyScopesOptions } from './options.js'
 import { compileRequirement } from './requirement.js'
@@ -44,9 +44,15 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
   fastify.decorateRequest(kScopesCache, undefined)
   fastify.decorateRequest('scopes', {
     getter (this: FastifyRequest): ReadonlySet<string> {
-      const request = this as ScopedRequest & { [kScopesCache]?: ReadonlySet<string> }
-      request[kScopesCache] ??= listGrantedScopes(request[kGrantedClaim], registry.has)
-      return request[kScopesCache]
+      const request = this as ScopedRequest & { [kScopesCache]?: { claim: GrantedClaim, scopes: ReadonlySet<string> } }
+      const claim = request[kGrantedClaim]
+      // Cached for the claim it was built from: a hook that reads request.scopes before the guard
+      // has verified the token must not freeze an empty set for the handler.
+      const cached = request[kScopesCache]
+      if (cached !== undefined && cached.claim === claim) return cached.scopes
+      const scopes = listGrantedScopes(claim, registry.has)
+      request[kScopesCache] = { claim, scopes }
+      return scopes
     }
   })
   fastify.decorateRequest('hasScopes', function hasScopes (this: FastifyRequest, ...names: string[]): boolean {

@@ -87,8 +87,14 @@ export function createLateRouteGuard (answers: Answers): onRequestAsyncHookHandl
   const guards = new WeakMap<object, onRequestAsyncHookHandler | null>()
   return async function scopesLateRouteGuard (this: unknown, request: FastifyRequest, reply: FastifyReply) {
     const config = request.routeOptions.config as unknown as Record<PropertyKey, unknown>
-    if (Object.hasOwn(config, kRouteRequirement) || config.scopes === undefined) return
+    if (Object.hasOwn(config, kRouteRequirement)) return
+    // The route's check is decided once, at its first request, before anything else is read from
+    // its config: a hook that later rewrites or deletes config.scopes must not turn the check off.
     let guard = guards.get(config)
+    if (guard === undefined && config.scopes === undefined) {
+      guard = null
+      guards.set(config, guard)
+    }
     if (guard === undefined) {
       const site = { method: request.routeOptions.method as string, url: request.routeOptions.url as string }
       try {
