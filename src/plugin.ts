@@ -4,8 +4,10 @@ import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_ROUTE_NOT_GUARDED } from '.
 import { claimHoldsAny, listGrantedScopes } from './granted.js'
 import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
 import { validateOptions, type FastifyScopesOptions } from './options.js'
+import { formatScopesTable, findUnusedScopes } from './print-scopes.js'
 import { compileRequirement } from './requirement.js'
 import { RouteGuarding, createLateRouteGuard } from './routes.js'
+import { integrateSwagger } from './swagger-hook.js'
 
 const kScopesCache = Symbol('fastify-scopes.scopesCache')
 
@@ -36,6 +38,9 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
     }
     return createThrowingGuard(requirement, answers)
   })
+  fastify.decorate('printScopes', function printScopes (): string {
+    return formatScopesTable(guarding.routes, registry)
+  })
   fastify.decorateRequest(kGrantedClaim, undefined)
   fastify.decorateRequest(kScopesCache, undefined)
   fastify.decorateRequest('scopes', {
@@ -63,8 +68,14 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
     fastify.addHook('onRequest', createLateRouteGuard(answers))
   }
 
+  if (options.openapi !== false) integrateSwagger(fastify, { registry, openapi: options.openapi, messages: options.messages })
+
   fastify.addHook('onReady', async function scopesOnReady () {
     throwProblems(guarding.problems)
+    const unused = options.warnUnusedScopes ? findUnusedScopes(guarding.routes, registry) : []
+    if (unused.length > 0) {
+      fastify.log.warn(`fastify-scopes: no route uses these registry scopes: ${unused.join(', ')} (see app.printScopes())`)
+    }
     if (routesCameFirst) {
       fastify.log.warn('fastify-scopes: routes were declared before the plugin was registered; their config.scopes is ' +
         'checked at their first request instead of at boot, and every request pays a lookup. ' +
