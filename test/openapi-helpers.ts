@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify'
 import fastifyJwt from '@fastify/jwt'
-import fastifySwagger, { type SwaggerOptions } from '@fastify/swagger'
+import fastifySwagger, { type FastifyDynamicSwaggerOptions } from '@fastify/swagger'
 import SwaggerParser from '@apidevtools/swagger-parser'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import type { Test } from 'tap'
@@ -12,7 +12,7 @@ export type Doc = Record<string, any>
 export const FLOWS = { clientCredentials: { tokenUrl: '/oauth/token' } } as const
 
 /** The three document versions the integration supports, as @fastify/swagger options. */
-export const VERSIONS: Record<'3.0' | '3.1' | '2.0', SwaggerOptions> = {
+export const VERSIONS: Record<'3.0' | '3.1' | '2.0', FastifyDynamicSwaggerOptions> = {
   '3.0': { openapi: { openapi: '3.0.3', info: { title: 'Test API', version: '1.0.0' } } },
   3.1: { openapi: { openapi: '3.1.0', info: { title: 'Test API', version: '1.0.0' } } },
   '2.0': { swagger: { info: { title: 'Test API', version: '1.0.0' } } }
@@ -20,7 +20,7 @@ export const VERSIONS: Record<'3.0' | '3.1' | '2.0', SwaggerOptions> = {
 
 export interface DocsAppOptions {
   scopes?: Partial<FastifyScopesOptions>
-  swagger?: SwaggerOptions
+  swagger?: FastifyDynamicSwaggerOptions
   /** Register @fastify/swagger before @fastify/jwt and fastify-scopes instead of after. */
   swaggerFirst?: boolean
 }

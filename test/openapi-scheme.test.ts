@@ -124,7 +124,8 @@ test('no flow configured and no @fastify/swagger is fine', async (t) => {
   const { buildApp } = await import('./helpers.js')
   const app = await buildApp(t)
   app.get('/chats', { config: { scopes: ['read:chat'] } }, echoScopes)
-  await t.resolves(app.ready())
+  await app.ready()
+  t.pass('ready() resolves')
 })
 
 test('openapi: false leaves the document alone: no scheme, no security, no added responses', async (t) => {
