@@ -85,10 +85,6 @@ function inspectAuthorization (request: FastifyRequest, answers: Answers): Denia
 // @fastify/jwt's codes for "no token was presented at all": RFC 6750 §3.1 wants no error code then.
 const NO_TOKEN_CODES = new Set(['FST_JWT_NO_AUTHORIZATION_IN_HEADER', 'FST_JWT_NO_AUTHORIZATION_IN_COOKIE'])
 
-function errorCode (error: unknown): unknown {
-  return typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
-}
-
 /**
  * Verifies the request's token with `request.jwtVerify()` (no per-call options, so every
  * `@fastify/jwt` setting and its verifier cache apply) and reads the granted scopes. Every
@@ -101,7 +97,7 @@ export async function authenticate (request: FastifyRequest, answers: Answers): 
   try {
     payload = await request.jwtVerify()
   } catch (error) {
-    const denial = request.headers.authorization === undefined && NO_TOKEN_CODES.has(errorCode(error) as string)
+    const denial = request.headers.authorization === undefined && NO_TOKEN_CODES.has(Object(error).code)
       ? answers.noCredentials
       : answers.invalidToken
     return { denial, cause: error }

@@ -30,7 +30,7 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
   const guarding = new RouteGuarding(answers)
   const routesCameFirst = fastify.printRoutes().trim() !== EMPTY_ROUTER
 
-  fastify.decorate('scopes', registry)
+  fastify.decorate('scopes', registry as FastifyInstance['scopes'])
   fastify.decorate('requireScopes', function requireScopes (spec: unknown): onRequestAsyncHookHandler {
     const requirement = compileRequirement(spec, registry, { method: 'requireScopes()', url: '' })
     if (requirement === null) {

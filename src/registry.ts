@@ -62,15 +62,19 @@ export interface ScopeRegistry<Name extends string = string> {
 
 type Definitions = Static<typeof DefinitionsSchema>
 
+// TypeBox's messages, said in terms of the registry.
+const EXPLANATIONS: Readonly<Record<string, string>> = {
+  'Unexpected property': 'is not an RFC 6749 scope-token (printable ASCII without space, \'"\' or \'\\\')',
+  'Expected union value': 'needs a non-empty description string, or { description, implies? } and nothing else'
+}
+
 function describeSchemaErrors (definitions: unknown): string {
   const messages: string[] = []
   for (const error of definitionsChecker.Errors(definitions)) {
-    messages.push(`${error.path === '' ? '(root)' : error.path}: ${error.message}`)
+    messages.push(`${error.path === '' ? '(root)' : error.path}: ${EXPLANATIONS[error.message] ?? error.message}`)
     if (messages.length === 5) break
   }
-  return messages.join('; ') +
-    ' (expected { Resource: { "scope:name": "description" | { description, implies? } } }, ' +
-    'scope names being RFC 6749 scope-tokens: printable ASCII without space, \'"\' or \'\\\')'
+  return `${messages.join('; ')} (expected { Resource: { "scope:name": "description" | { description, implies? } } })`
 }
 
 function findCycle (impliesOf: ReadonlyMap<string, readonly string[]>): string[] | undefined {
@@ -82,7 +86,7 @@ function findCycle (impliesOf: ReadonlyMap<string, readonly string[]>): string[]
     if (seen === 'visiting') return path.slice(path.indexOf(name)).concat(name)
     state.set(name, 'visiting')
     path.push(name)
-    for (const next of impliesOf.get(name) ?? []) {
+    for (const next of impliesOf.get(name) as readonly string[]) {
       const cycle = visit(next)
       if (cycle !== undefined) return cycle
     }

@@ -40,6 +40,7 @@ export class RouteGuarding {
   readonly routes: GuardedRoute[] = []
   readonly problems: Error[] = []
   readonly #answers: Answers
+  readonly #failedGetUrls = new Set<string>()
 
   constructor (answers: Answers) {
     this.#answers = answers
@@ -53,14 +54,14 @@ export class RouteGuarding {
     const spec: unknown = routeOptions.config?.scopes
     if (spec === undefined) {
       this.routes.push({ method, url, requirement: undefined })
-      if (strict && !isExempt(url, strictExempt)) this.#report(new FST_SCOPES_UNDECLARED_ROUTE(method, url))
+      if (strict && !isExempt(url, strictExempt)) this.#report(method, url, new FST_SCOPES_UNDECLARED_ROUTE(method, url))
       return
     }
     let requirement: CompiledRequirement | null
     try {
       requirement = compileRequirement(spec, registry, { method, url })
     } catch (error) {
-      this.#report(error as Error)
+      this.#report(method, url, error as Error)
       return
     }
     this.routes.push({ method, url, requirement })
@@ -74,9 +75,11 @@ export class RouteGuarding {
     }
   }
 
-  #report (error: Error): void {
-    // Fastify's automatic HEAD route repeats its GET route's config: report each problem once.
-    if (!this.problems.some((known) => known.message === error.message)) this.problems.push(error)
+  #report (method: string, url: string, error: Error): void {
+    // Fastify's automatic HEAD route repeats its GET route's config: report the GET route only.
+    if (method === 'GET') this.#failedGetUrls.add(url)
+    else if (method === 'HEAD' && this.#failedGetUrls.has(url)) return
+    this.problems.push(error)
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
 import type { Test } from 'tap'
@@ -30,4 +31,12 @@ export function bearer (app: FastifyInstance, payload: Record<string, unknown>, 
 /** The handler used by test routes: answers the granted scopes so tests can see the handler ran. */
 export async function echoScopes (request: { scopes: ReadonlySet<string> }): Promise<{ ok: true, scopes: string[] }> {
   return { ok: true, scopes: [...request.scopes] }
+}
+
+const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url')
+
+/** A token signed with HS256 over exactly the given header and payload, for claims no signer would write. */
+export function signRaw (header: object, payload: unknown, key = SECRET): string {
+  const signingInput = `${base64url(JSON.stringify(header))}.${base64url(JSON.stringify(payload))}`
+  return `${signingInput}.${createHmac('sha256', key).update(signingInput).digest('base64url')}`
 }
