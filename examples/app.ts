@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
 import fastifyScopes, { type FastifyScopesOptions } from '../src/index.js'
+import { docsScopesOptions, exampleDocs, type ExampleDocsOptions } from './docs.js'
 import { registry } from './registry.js'
 import { resourceRoutes } from './routes.js'
 
@@ -12,6 +13,8 @@ export interface ExampleAppOptions {
   readonly scopes?: Partial<FastifyScopesOptions>
   /** Serve `POST /dev/token`, which signs a token with the scopes asked for (development only). */
   readonly devTokens?: boolean
+  /** The OpenAPI document, Swagger UI at /docs and `GET /scopes`; `false` leaves them out. Default tokenUrl `/oauth/token`. */
+  readonly docs?: ExampleDocsOptions | false
   readonly fastify?: FastifyServerOptions
 }
 
@@ -22,7 +25,9 @@ export interface ExampleAppOptions {
 export async function buildExampleApp (options: ExampleAppOptions): Promise<FastifyInstance> {
   const app = Fastify(options.fastify)
   await app.register(fastifyJwt, options.jwt)
-  await app.register(fastifyScopes, { registry, strict: true, ...options.scopes })
+  const docs = options.docs ?? { tokenUrl: '/oauth/token' }
+  await app.register(fastifyScopes, { registry, strict: true, ...(docs === false ? {} : docsScopesOptions(docs)), ...options.scopes })
+  if (docs !== false) await exampleDocs(app)
 
   app.get('/health', { config: { scopes: false } }, async () => ({ status: 'ok' }))
   await app.register(resourceRoutes)

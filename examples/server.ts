@@ -7,6 +7,7 @@ const secret = process.env.JWT_SECRET ?? 'development-secret-change-me-012345678
 
 const app = await buildExampleApp({ jwt: { secret }, devTokens: true, fastify: { logger: { level: 'info' } } })
 const address = await app.listen({ host, port })
+console.log(`Routes and their scopes:\n\n${app.printScopes()}`)
 
 console.log(`
 fastify-scopes example API on ${address}

@@ -63,10 +63,9 @@ function scopeDescriptions (registry: ScopeRegistry): Record<string, string> {
 
 /** The registry's resource groups, readable in Swagger UI and by tools (`x-scope-resources`). */
 function schemeMetadata (registry: ScopeRegistry): Json {
-  const groups = registry.resources.map((resource) =>
-    `**${resource.name}**: ${resource.scopes.map((scope) => `\`${scope.name}\``).join(', ')}`)
+  const groups = registry.resources.map((resource) => `${resource.name} (${resource.scopes.map((scope) => scope.name).join(', ')})`)
   return {
-    description: `OAuth 2.0 access token. Scopes by resource: ${groups.join('; ')}.`,
+    description: `OAuth 2.0 access token. Scopes by resource: ${groups.join(', ')}.`,
     'x-scope-resources': registry.resources.map((resource) => ({ name: resource.name, scopes: resource.scopes.map((scope) => scope.name) }))
   }
 }

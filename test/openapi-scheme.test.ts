@@ -4,10 +4,9 @@ import { buildDocsApp, assertValidDocument, registryScopes, VERSIONS, FLOWS, typ
 import { echoScopes, seedRegistry } from './helpers.js'
 
 const RESOURCES = seedRegistry.resources.map((resource) => ({ name: resource.name, scopes: resource.scopes.map((scope) => scope.name) }))
-const DESCRIPTION = 'OAuth 2.0 access token. Scopes by resource: **User**: `read:self`; **Chat**: `read:chat`, `write:chat`; ' +
-  '**Fan**: `read:fan`; **Creator**: `read:creator`, `write:creator`; **Media**: `read:media`, `write:media`; ' +
-  '**Posts**: `read:post`, `write:post`; **Insights**: `read:insights`; **Tracking Links**: `read:tracking_links`, ' +
-  '`write:tracking_links`; **Agency**: `read:agency`, `write:agency`.'
+const DESCRIPTION = 'OAuth 2.0 access token. Scopes by resource: User (read:self), Chat (read:chat, write:chat), Fan (read:fan), ' +
+  'Creator (read:creator, write:creator), Media (read:media, write:media), Posts (read:post, write:post), ' +
+  'Insights (read:insights), Tracking Links (read:tracking_links, write:tracking_links), Agency (read:agency, write:agency).'
 
 for (const version of ['3.0', '3.1'] as const) {
   test(`an OpenAPI ${version} document gets an oauth2 scheme whose flow lists every registry scope with its description`, async (t) => {
