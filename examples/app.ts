@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
 import fastifyScopes, { type FastifyScopesOptions } from '../src/index.js'
-import { docsScopesOptions, exampleDocs, type ExampleDocsOptions } from './docs.js'
+import { docsScopesOptions, exampleDocs } from './docs.js'
 import { registry } from './registry.js'
 import { resourceRoutes } from './routes.js'
 
@@ -11,10 +11,12 @@ export interface ExampleAppOptions {
   readonly jwt: FastifyJWTOptions
   /** Extra fastify-scopes options (the registry is always the seed's). */
   readonly scopes?: Partial<FastifyScopesOptions>
-  /** Serve `POST /dev/token`, which signs a token with the scopes asked for (development only). */
+  /** Serve `POST /dev/token`, which signs a token with the scopes asked for (shared-secret setups only). */
   readonly devTokens?: boolean
-  /** The OpenAPI document, Swagger UI at /docs and `GET /scopes`; `false` leaves them out. Default tokenUrl `/oauth/token`. */
-  readonly docs?: ExampleDocsOptions | false
+  /** The authorization server's token endpoint, for the docs' OAuth 2.0 client-credentials flow. */
+  readonly tokenUrl?: string | undefined
+  /** The OpenAPI document, Swagger UI at /docs and `GET /scopes` (examples/docs.ts); `false` leaves them out. Default `true`. */
+  readonly docs?: boolean
   readonly fastify?: FastifyServerOptions
 }
 
@@ -25,9 +27,10 @@ export interface ExampleAppOptions {
 export async function buildExampleApp (options: ExampleAppOptions): Promise<FastifyInstance> {
   const app = Fastify(options.fastify)
   await app.register(fastifyJwt, options.jwt)
-  const docs = options.docs ?? { tokenUrl: '/oauth/token' }
-  await app.register(fastifyScopes, { registry, strict: true, ...(docs === false ? {} : docsScopesOptions(docs)), ...options.scopes })
-  if (docs !== false) await exampleDocs(app)
+  const docs = options.docs !== false
+  const docsOptions = docs ? docsScopesOptions({ tokenUrl: options.tokenUrl ?? '/oauth/token' }) : {}
+  await app.register(fastifyScopes, { registry, strict: true, ...docsOptions, ...options.scopes })
+  if (docs) await exampleDocs(app)
 
   app.get('/health', { config: { scopes: false } }, async () => ({ status: 'ok' }))
   await app.register(resourceRoutes)

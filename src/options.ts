@@ -3,6 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { FST_SCOPES_INVALID_OPTIONS } from './errors.js'
 import { isRegistry } from './registry-brand.js'
 import type { ScopeRegistry } from './registry.js'
+import { ResourceMetadataSchema, type ResourceMetadataOptions } from './resource-metadata.js'
 
 /** What the 403 challenge's `scope` attribute lists. */
 export type ChallengeScopes = 'required' | 'missing' | 'none'
@@ -67,6 +68,8 @@ export interface FastifyScopesOptions {
   readonly openapi?: false | OpenApiOptions
   /** Log a warning at `ready()` naming the registry scopes that no route uses. Default `false`. */
   readonly warnUnusedScopes?: boolean
+  /** Serve RFC 9728 Protected Resource Metadata and point to it from every challenge. */
+  readonly resourceMetadata?: ResourceMetadataOptions
 }
 
 /** The `openapi` option with its defaults; `flows` and `openIdConnectUrl` are both undefined when neither was given. */
@@ -90,6 +93,7 @@ export interface ResolvedOptions {
   readonly strictExempt: readonly string[]
   readonly openapi: ResolvedOpenApi | false
   readonly warnUnusedScopes: boolean
+  readonly resourceMetadata: ResourceMetadataOptions | undefined
 }
 
 const ClaimNameSchema = Type.String({ minLength: 1 })
@@ -128,7 +132,8 @@ export const OptionsSchema = Type.Object({
   strict: Type.Optional(Type.Boolean()),
   strictExempt: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
   openapi: Type.Optional(Type.Union([Type.Literal(false), OpenApiSchema])),
-  warnUnusedScopes: Type.Optional(Type.Boolean())
+  warnUnusedScopes: Type.Optional(Type.Boolean()),
+  resourceMetadata: Type.Optional(ResourceMetadataSchema)
 }, { additionalProperties: false })
 
 const optionsChecker = TypeCompiler.Compile(OptionsSchema)
@@ -182,6 +187,7 @@ export function validateOptions (options: unknown): ResolvedOptions {
         openIdConnectUrl: openapi?.openIdConnectUrl,
         decorator: openapi?.decorator ?? 'swagger'
       }),
-    warnUnusedScopes: options.warnUnusedScopes ?? false
+    warnUnusedScopes: options.warnUnusedScopes ?? false,
+    resourceMetadata: options.resourceMetadata
   }
 }

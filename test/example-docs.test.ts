@@ -19,7 +19,7 @@ test('the example serves the scopes reference as JSON at GET /scopes, without a 
 })
 
 test('the example\'s /docs/json is a valid OpenAPI 3.1 document whose every guarded route carries its scopes', async (t) => {
-  const app = await buildExampleApp({ jwt, docs: { tokenUrl: 'https://auth.example.com/token' } })
+  const app = await buildExampleApp({ jwt, tokenUrl: 'https://auth.example.com/token' })
   t.teardown(() => app.close())
   const response = await app.inject({ url: '/docs/json' })
   t.equal(response.statusCode, 200)

@@ -20,7 +20,7 @@ const expectedScopes = registry.names.map((name) => [name, registry.get(name)?.d
 
 test('Swagger UI in headless Chromium', { skip }, async (t) => {
   const { chromium } = await import('playwright-core')
-  const app = await buildExampleApp({ jwt: { secret: 'browser-test-secret-0123456789abcdef' }, docs: { tokenUrl: '/oauth/token' } })
+  const app = await buildExampleApp({ jwt: { secret: 'browser-test-secret-0123456789abcdef' }, tokenUrl: '/oauth/token' })
   t.teardown(() => app.close())
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
   const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS })
