@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import fastifyJwt, { type FastifyJWTOptions } from '@fastify/jwt'
 import fastifyScopes, { type FastifyScopesOptions } from '../src/index.js'
+import { docsScopesOptions, exampleDocs } from './docs.js'
 import { registry } from './registry.js'
 import { resourceRoutes } from './routes.js'
 
@@ -14,6 +15,8 @@ export interface ExampleAppOptions {
   readonly devTokens?: boolean
   /** The authorization server's token endpoint, for the docs' OAuth 2.0 client-credentials flow. */
   readonly tokenUrl?: string | undefined
+  /** The OpenAPI document, Swagger UI at /docs and `GET /scopes` (examples/docs.ts); `false` leaves them out. Default `true`. */
+  readonly docs?: boolean
   readonly fastify?: FastifyServerOptions
 }
 
@@ -24,7 +27,10 @@ export interface ExampleAppOptions {
 export async function buildExampleApp (options: ExampleAppOptions): Promise<FastifyInstance> {
   const app = Fastify(options.fastify)
   await app.register(fastifyJwt, options.jwt)
-  await app.register(fastifyScopes, { registry, strict: true, ...options.scopes })
+  const docs = options.docs !== false
+  const docsOptions = docs ? docsScopesOptions({ tokenUrl: options.tokenUrl ?? '/oauth/token' }) : {}
+  await app.register(fastifyScopes, { registry, strict: true, ...docsOptions, ...options.scopes })
+  if (docs) await exampleDocs(app)
 
   app.get('/health', { config: { scopes: false } }, async () => ({ status: 'ok' }))
   await app.register(resourceRoutes)

@@ -12,6 +12,7 @@ const example = await startExample({
   fastify: { logger: { level: process.env.LOG_LEVEL ?? 'info' } }
 })
 const { apiUrl, authorizationServer } = example
+console.log(`Routes and their scopes:\n\n${example.app.printScopes()}`)
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => { example.close().then(() => process.exit(0), () => process.exit(1)) })
 }

@@ -11,6 +11,9 @@ export type { ScopeRequirement } from './requirement.js'
 export type { ChallengeScopes, ErrorMessages, FastifyScopesOptions } from './options.js'
 export type { ResourceMetadataOptions } from './resource-metadata.js'
 export { bearerChallenge } from './challenge.js'
+export { renderScopesMarkdown } from './markdown.js'
+export { ScopesErrorBody, type ScopesError } from './response-schemas.js'
+export type { OpenApiFlows, OpenApiOptions } from './options.js'
 export * as errors from './errors.js'
 
 /**
@@ -42,6 +45,8 @@ declare module 'fastify' {
     readonly scopes: ScopeRegistry<ScopeName>
     /** The route check as an `onRequest` hook that throws its 400/401/403, for `@fastify/auth`. */
     requireScopes (spec: Exclude<ScopeRequirement<ScopeName>, false>): onRequestAsyncHookHandler
+    /** The routes fastify-scopes saw with their scopes, then the registry scopes no route uses, as a text table. */
+    printScopes (): string
   }
   interface FastifyRequest {
     /** The granted scopes the registry knows (empty on routes without a check). */

@@ -18,6 +18,26 @@ export interface ErrorMessages {
   readonly invalidRequest?: string
 }
 
+/** The OAuth 2.0 flows of the documented security scheme, in the OpenAPI 3 shape without `scopes`. */
+export interface OpenApiFlows {
+  readonly implicit?: { readonly authorizationUrl: string, readonly refreshUrl?: string }
+  readonly password?: { readonly tokenUrl: string, readonly refreshUrl?: string }
+  readonly clientCredentials?: { readonly tokenUrl: string, readonly refreshUrl?: string }
+  readonly authorizationCode?: { readonly authorizationUrl: string, readonly tokenUrl: string, readonly refreshUrl?: string }
+}
+
+/** How the plugin documents its scopes in the `@fastify/swagger` document. */
+export interface OpenApiOptions {
+  /** The security scheme's name. Default `'oauth2'`. */
+  readonly securityScheme?: string
+  /** The `oauth2` scheme's flows; every flow lists every registry scope. */
+  readonly flows?: OpenApiFlows
+  /** An `openIdConnect` scheme at this discovery URL instead of `oauth2` flows (OpenAPI 3 only). */
+  readonly openIdConnectUrl?: string
+  /** The name of `@fastify/swagger`'s decorator, when its `decorator` option renamed it. Default `'swagger'`. */
+  readonly decorator?: string
+}
+
 /** Options of `app.register(fastifyScopes, options)`. */
 export interface FastifyScopesOptions {
   /** The registry built by `defineScopes()`: the only place scopes are listed. */
@@ -44,8 +64,20 @@ export interface FastifyScopesOptions {
   readonly strict?: boolean
   /** URLs (and everything under them) exempt from `strict`, for routes other plugins add: `['/docs', '/health']`. */
   readonly strictExempt?: readonly string[]
+  /** The `@fastify/swagger` integration, or `false` to leave the document alone. */
+  readonly openapi?: false | OpenApiOptions
+  /** Log a warning at `ready()` naming the registry scopes that no route uses. Default `false`. */
+  readonly warnUnusedScopes?: boolean
   /** Serve RFC 9728 Protected Resource Metadata and point to it from every challenge. */
   readonly resourceMetadata?: ResourceMetadataOptions
+}
+
+/** The `openapi` option with its defaults; `flows` and `openIdConnectUrl` are both undefined when neither was given. */
+export interface ResolvedOpenApi {
+  readonly securityScheme: string
+  readonly flows: OpenApiFlows | undefined
+  readonly openIdConnectUrl: string | undefined
+  readonly decorator: string
 }
 
 /** The options with every default applied. */
@@ -59,11 +91,29 @@ export interface ResolvedOptions {
   readonly messages: Required<ErrorMessages>
   readonly strict: boolean
   readonly strictExempt: readonly string[]
+  readonly openapi: ResolvedOpenApi | false
+  readonly warnUnusedScopes: boolean
   readonly resourceMetadata: ResourceMetadataOptions | undefined
 }
 
 const ClaimNameSchema = Type.String({ minLength: 1 })
 const MessageSchema = Type.String({ minLength: 1 })
+const UrlSchema = Type.String({ minLength: 1 })
+const FlowSchema = <T extends Record<string, typeof UrlSchema>>(urls: T) =>
+  Type.Object({ ...urls, refreshUrl: Type.Optional(UrlSchema) }, { additionalProperties: false })
+
+const OpenApiSchema = Type.Object({
+  // A scheme name is a components map key: ^[a-zA-Z0-9.\-_]+$ in OpenAPI 3.
+  securityScheme: Type.Optional(Type.String({ pattern: '^[a-zA-Z0-9._-]+$' })),
+  flows: Type.Optional(Type.Object({
+    implicit: Type.Optional(FlowSchema({ authorizationUrl: UrlSchema })),
+    password: Type.Optional(FlowSchema({ tokenUrl: UrlSchema })),
+    clientCredentials: Type.Optional(FlowSchema({ tokenUrl: UrlSchema })),
+    authorizationCode: Type.Optional(FlowSchema({ authorizationUrl: UrlSchema, tokenUrl: UrlSchema }))
+  }, { additionalProperties: false, minProperties: 1 })),
+  openIdConnectUrl: Type.Optional(UrlSchema),
+  decorator: Type.Optional(Type.String({ minLength: 1 }))
+}, { additionalProperties: false })
 
 /** The TypeBox schema of the plugin options; `registry` is checked apart, being a built object. */
 export const OptionsSchema = Type.Object({
@@ -81,6 +131,8 @@ export const OptionsSchema = Type.Object({
   }, { additionalProperties: false })),
   strict: Type.Optional(Type.Boolean()),
   strictExempt: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
+  openapi: Type.Optional(Type.Union([Type.Literal(false), OpenApiSchema])),
+  warnUnusedScopes: Type.Optional(Type.Boolean()),
   resourceMetadata: Type.Optional(ResourceMetadataSchema)
 }, { additionalProperties: false })
 
@@ -108,6 +160,10 @@ export function validateOptions (options: unknown): ResolvedOptions {
   if (!isRegistry(options.registry)) {
     throw new FST_SCOPES_INVALID_OPTIONS('registry: expected the registry returned by defineScopes()')
   }
+  const { openapi } = options
+  if (openapi !== undefined && openapi !== false && openapi.flows !== undefined && openapi.openIdConnectUrl !== undefined) {
+    throw new FST_SCOPES_INVALID_OPTIONS('openapi: give either flows (an oauth2 scheme) or openIdConnectUrl (an openIdConnect scheme), not both')
+  }
   const claim = options.scopeClaim ?? ['scope', 'scp']
   return {
     registry: options.registry,
@@ -123,6 +179,15 @@ export function validateOptions (options: unknown): ResolvedOptions {
     },
     strict: options.strict ?? false,
     strictExempt: Object.freeze([...(options.strictExempt ?? [])]),
+    openapi: openapi === false
+      ? false
+      : Object.freeze({
+        securityScheme: openapi?.securityScheme ?? 'oauth2',
+        flows: openapi?.flows,
+        openIdConnectUrl: openapi?.openIdConnectUrl,
+        decorator: openapi?.decorator ?? 'swagger'
+      }),
+    warnUnusedScopes: options.warnUnusedScopes ?? false,
     resourceMetadata: options.resourceMetadata
   }
 }

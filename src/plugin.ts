@@ -4,9 +4,11 @@ import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_ROUTE_NOT_GUARDED } from '.
 import { claimHoldsAny, listGrantedScopes, type GrantedClaim } from './granted.js'
 import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
 import { validateOptions, type FastifyScopesOptions } from './options.js'
+import { formatScopesTable, findUnusedScopes } from './print-scopes.js'
 import { compileRequirement } from './requirement.js'
 import { buildResourceMetadata, locateResourceMetadata, serveResourceMetadata } from './resource-metadata.js'
 import { RouteGuarding, createLateRouteGuard } from './routes.js'
+import { integrateSwagger } from './swagger-hook.js'
 
 const kScopesCache = Symbol('fastify-scopes.scopesCache')
 
@@ -39,6 +41,9 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
       throw new FST_SCOPES_INVALID_ROUTE_CONFIG('requireScopes()', '', 'false declares a public route; a hook needs scopes, or [] for any valid token')
     }
     return createThrowingGuard(requirement, answers)
+  })
+  fastify.decorate('printScopes', function printScopes (): string {
+    return formatScopesTable(guarding.routes, registry)
   })
   fastify.decorateRequest(kGrantedClaim, undefined)
   fastify.decorateRequest(kScopesCache, undefined)
@@ -77,8 +82,14 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
     fastify.addHook('onRequest', createLateRouteGuard(answers))
   }
 
+  if (options.openapi !== false) integrateSwagger(fastify, { registry, openapi: options.openapi, messages: options.messages })
+
   fastify.addHook('onReady', async function scopesOnReady () {
     throwProblems(guarding.problems)
+    const unused = options.warnUnusedScopes ? findUnusedScopes(guarding.routes, registry) : []
+    if (unused.length > 0) {
+      fastify.log.warn(`fastify-scopes: no route uses these registry scopes: ${unused.join(', ')} (see app.printScopes())`)
+    }
     if (routesCameFirst) {
       fastify.log.warn('fastify-scopes: routes were declared before the plugin was registered; their config.scopes is ' +
         'checked at their first request instead of at boot, and every request pays a lookup. ' +

@@ -2,6 +2,7 @@ import type { FastifyRequest, FastifyReply, RouteOptions, onRequestHookHandler, 
 import type { Answers } from './authenticate.js'
 import { FST_SCOPES_UNDECLARED_ROUTE } from './errors.js'
 import { createGuard } from './guard.js'
+import { markRouteSchema } from './openapi.js'
 import { compileRequirement, type CompiledRequirement } from './requirement.js'
 
 /** A route fastify-scopes saw being declared, with its compiled requirement. */
@@ -65,6 +66,10 @@ export class RouteGuarding {
     }
     this.routes.push({ method, url, requirement })
     routeOptions.config = { ...routeOptions.config, [kRouteRequirement]: requirement } as RouteOptions['config']
+    const { openapi } = this.#answers.options
+    if (openapi !== false) {
+      routeOptions.schema = markRouteSchema(routeOptions.schema as Record<string, unknown> | undefined, requirement, openapi.securityScheme)
+    }
     if (requirement !== null) {
       routeOptions.onRequest = prependHook(createGuard(requirement, this.#answers), routeOptions.onRequest)
     }
