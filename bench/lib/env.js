@@ -1,0 +1,59 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync, existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import os from 'node:os'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const PLUGIN_DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+
+export function pluginAvailable () {
+  return existsSync(PLUGIN_DIST)
+}
+
+export const PLUGIN_MISSING_MESSAGE =
+  'SKIPPED plugin scenarios: dist/index.js is missing (run `npm run build` once src/ exists)'
+
+let tasksetChecked
+/** Whether `taskset` (util-linux) can pin a process here. */
+export function hasTaskset () {
+  if (tasksetChecked === undefined) {
+    try {
+      execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' })
+      tasksetChecked = true
+    } catch {
+      tasksetChecked = false
+    }
+  }
+  return tasksetChecked
+}
+
+const require = createRequire(import.meta.url)
+function versionOf (name) {
+  try {
+    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
+  } catch {
+    return 'not installed'
+  }
+}
+
+export function environment (argv) {
+  const packages = ['fastify', '@fastify/jwt', 'fast-jwt', 'fastify-guard', 'express',
+    'express-oauth2-jwt-bearer', '@hapi/hapi', '@hapi/jwt', 'autocannon', 'tinybench']
+  return {
+    date: new Date().toISOString(),
+    command: ['node', ...argv.slice(1).map((a, i) => i === 0 ? relativeScript(a) : a)].join(' '),
+    nproc: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model ?? 'unknown',
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
+    taskset: hasTaskset(),
+    plugin: pluginAvailable() ? 'dist/index.js present' : 'dist/index.js missing',
+    versions: Object.fromEntries(packages.map((name) => [name, versionOf(name)]))
+  }
+}
+
+function relativeScript (path) {
+  return path.startsWith(ROOT) ? path.slice(ROOT.length) : path
+}
