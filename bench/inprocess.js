@@ -12,7 +12,7 @@ const BATCH = 32
 
 export async function runInprocess (settings) {
   const rounds = settings.smoke ? 2 : 7
-  const perRound = settings.smoke ? 400 : 4000
+  const perRound = settings.smoke ? 300 : 4000
   const notes = [`${rounds} interleaved rounds of ${perRound} sequential app.inject() calls per variant (yield every 32 calls), after one warm-up pass; medians over rounds. "added" is the per-round difference to its baseline, median over rounds.`]
   const withPlugin = pluginAvailable()
   if (!withPlugin) {
@@ -84,7 +84,7 @@ export async function runInprocess (settings) {
       { name: 'jwt-only route, 1,000-scope token', app: jwtOnly, url: '/chats', headers: bearer(token1000) },
       { name: 'scoped route (plugin, 5 required), 1,000-scope token', app: bigApp, url: '/chats', headers: bearer(token1000) }
     ])
-    markdown.push('', `tinybench (${settings.smoke ? '200 ms' : '1.5 s'} per task; one iteration = ${BATCH} app.inject() calls then a setImmediate yield; the check's internals are not public, so it is isolated as scoped route − jwt-only route):`, '', micro.markdown)
+    markdown.push('', `tinybench (${settings.smoke ? '100 ms' : '1.5 s'} per task; one iteration = ${BATCH} app.inject() calls then a setImmediate yield; the check's internals are not public, so it is isolated as scoped route − jwt-only route):`, '', micro.markdown)
   }
   for (const app of apps) await app.close()
   return { notes, rows, micro: micro?.rows, markdown: markdown.join('\n') }
@@ -92,7 +92,7 @@ export async function runInprocess (settings) {
 
 async function microBench (settings, variants) {
   for (const variant of variants) await checkVariant(variant)
-  const bench = new Bench({ time: settings.smoke ? 200 : 1500, warmupTime: settings.smoke ? 50 : 300 })
+  const bench = new Bench({ time: settings.smoke ? 100 : 1500, warmupTime: settings.smoke ? 30 : 300 })
   for (const { name, app, url, headers } of variants) {
     const request = { method: 'GET', url, headers }
     bench.add(name, async function injectBatch () {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { readFileSync, existsSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -49,9 +49,21 @@ export function environment (argv) {
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     loadAverageAtStart: os.loadavg().map((l) => Number(l.toFixed(2))),
     taskset: hasTaskset(),
-    plugin: pluginAvailable() ? 'dist/index.js present' : 'dist/index.js missing',
+    plugin: describePlugin(),
     versions: Object.fromEntries(packages.map((name) => [name, versionOf(name)]))
   }
+}
+
+// BENCH_PLUGIN_SOURCE lets whoever built dist/ say what it was built from (e.g. a branch).
+function describePlugin () {
+  if (!pluginAvailable()) return 'dist/index.js missing: plugin scenarios skipped'
+  const built = statSync(PLUGIN_DIST).mtime.toISOString()
+  let head = 'unknown'
+  try {
+    head = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim()
+  } catch {}
+  const source = process.env.BENCH_PLUGIN_SOURCE ? `, built from ${process.env.BENCH_PLUGIN_SOURCE}` : ''
+  return `dist/index.js built ${built} (bench at ${head}${source})`
 }
 
 function relativeScript (path) {
