@@ -175,12 +175,15 @@ async function runOne (scenario, tokens, env, settings) {
   }
 }
 
-/** Median over rounds of the ratio computed within each round (undefined without the reference). */
-function medianRatio (runsByScenario, name, reference) {
+/**
+ * Median over rounds of `key`'s ratio to the reference scenario, computed within each round
+ * (undefined when the reference was not run).
+ */
+function medianRatio (runsByScenario, name, reference, key = 'rps') {
   const mine = runsByScenario.get(name)
   const ref = runsByScenario.get(reference)
   if (!mine || !ref) return undefined
-  return median(mine.map((run, i) => run.rps / ref[i].rps))
+  return median(mine.map((run, i) => run[key] / ref[i][key]))
 }
 
 export async function runHttp (settings) {
@@ -225,13 +228,14 @@ export async function runHttp (settings) {
       ratioToBare: medianRatio(runs, scenario.name, 'bare'),
       ratioToHandWritten: medianRatio(runs, scenario.name, 'hand-written'),
       cpuUsPerRequest: median(list.map((r) => r.cpuUsPerRequest)),
+      cpuRatioToHandWritten: medianRatio(runs, scenario.name, 'hand-written', 'cpuUsPerRequest'),
       runs: list
     }
   })
   const markdown = table(
-    ['scenario', 'status', 'req/s (median)', 'p99 ms', 'req/s min–max', 'rel. stdev', '× bare', '× hand-written', 'server CPU µs/req'],
+    ['scenario', 'status', 'req/s (median)', 'p99 ms', 'req/s min–max', 'rel. stdev', 'req/s × bare', 'req/s × hand-written', 'server CPU µs/req', 'CPU/req × hand-written'],
     rows.map((r) => [r.scenario, r.expect, fmt(r.rps, 0), fmt(r.p99Ms, 0), `${fmt(r.rpsMin, 0)}–${fmt(r.rpsMax, 0)}`,
-      pct(r.rpsRelStdev), fmt(r.ratioToBare, 3), fmt(r.ratioToHandWritten, 3), fmt(r.cpuUsPerRequest, 1)])
+      pct(r.rpsRelStdev), fmt(r.ratioToBare, 3), fmt(r.ratioToHandWritten, 3), fmt(r.cpuUsPerRequest, 1), fmt(r.cpuRatioToHandWritten, 3)])
   )
   return { settings, notes, rows, markdown }
 }

@@ -12,7 +12,7 @@ const BATCH = 32
 
 export async function runInprocess (settings) {
   const rounds = settings.smoke ? 2 : 7
-  const perRound = settings.smoke ? 300 : 4000
+  const perRound = settings.smoke ? 300 : 3000
   const notes = [`${rounds} interleaved rounds of ${perRound} sequential app.inject() calls per variant (yield every 32 calls), after one warm-up pass; medians over rounds. "added" is the per-round difference to its baseline, median over rounds.`]
   const withPlugin = pluginAvailable()
   if (!withPlugin) {

@@ -38,7 +38,7 @@ const smoke = flags.smoke
 const settings = {
   smoke,
   rounds: number(flags.rounds, smoke ? 1 : 4),
-  duration: number(flags.duration, smoke ? 1 : 5),
+  duration: number(flags.duration, smoke ? 1 : 4),
   warmup: number(flags.warmup, smoke ? 0.5 : 2),
   connections: number(flags.connections, 50),
   scenarios: flags.scenarios?.split(',')
@@ -63,7 +63,7 @@ for (const part of selected) {
     results.http = http
     sections.push(section('HTTP side by side', http.notes, http.markdown, [
       `${settings.rounds} interleaved round(s); per run: fresh server, ${settings.warmup} s warm-up, ${settings.duration} s measured, ${settings.connections} connections.`,
-      'req/s and p99 are medians over rounds; × bare and × hand-written are per-round ratios, median over rounds; server CPU µs/req is (user + system CPU over the measured window) / requests served.'
+      'req/s and p99 are medians over rounds; the × columns are ratios computed within each round, median over rounds; server CPU µs/req is (user + system CPU of the server over the measured window) / requests it served, the figure least disturbed by other load on the machine.'
     ]))
   } else if (part === 'inprocess') {
     const { runInprocess } = await import('./inprocess.js')

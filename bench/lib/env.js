@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
 
@@ -28,10 +27,10 @@ export function hasTaskset () {
   return tasksetChecked
 }
 
-const require = createRequire(import.meta.url)
+// Read from node_modules directly: some packages' `exports` do not expose package.json.
 function versionOf (name) {
   try {
-    return JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
+    return JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')).version
   } catch {
     return 'not installed'
   }
