@@ -1,0 +1,74 @@
+import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
+import { buildAnswers } from './authenticate.js'
+import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_ROUTE_NOT_GUARDED } from './errors.js'
+import { claimHoldsAny, listGrantedScopes } from './granted.js'
+import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
+import { validateOptions, type FastifyScopesOptions } from './options.js'
+import { compileRequirement } from './requirement.js'
+import { RouteGuarding, createLateRouteGuard } from './routes.js'
+
+const kScopesCache = Symbol('fastify-scopes.scopesCache')
+
+// find-my-way prints this for a router without routes; anything else means routes came first.
+const EMPTY_ROUTER = '(empty tree)'
+
+/** Throws the problems found while routes were registered, all in one error. */
+function throwProblems (problems: readonly Error[]): void {
+  const [first, ...others] = problems
+  if (first === undefined) return
+  if (others.length > 0) first.message += ` (and ${others.length} more: ${others.map((error) => error.message).join('; ')})`
+  throw first
+}
+
+/** The plugin body; `index.ts` wraps it with fastify-plugin. */
+export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions: FastifyScopesOptions): Promise<void> {
+  const options = validateOptions(rawOptions)
+  const { registry } = options
+  const answers = buildAnswers(options)
+  const guarding = new RouteGuarding(answers)
+  const routesCameFirst = fastify.printRoutes().trim() !== EMPTY_ROUTER
+
+  fastify.decorate('scopes', registry as FastifyInstance['scopes'])
+  fastify.decorate('requireScopes', function requireScopes (spec: unknown): onRequestAsyncHookHandler {
+    const requirement = compileRequirement(spec, registry, { method: 'requireScopes()', url: '' })
+    if (requirement === null) {
+      throw new FST_SCOPES_INVALID_ROUTE_CONFIG('requireScopes()', '', 'false declares a public route; a hook needs scopes, or [] for any valid token')
+    }
+    return createThrowingGuard(requirement, answers)
+  })
+  fastify.decorateRequest(kGrantedClaim, undefined)
+  fastify.decorateRequest(kScopesCache, undefined)
+  fastify.decorateRequest('scopes', {
+    getter (this: FastifyRequest): ReadonlySet<string> {
+      const request = this as ScopedRequest & { [kScopesCache]?: ReadonlySet<string> }
+      request[kScopesCache] ??= listGrantedScopes(request[kGrantedClaim], registry.has)
+      return request[kScopesCache]
+    }
+  })
+  fastify.decorateRequest('hasScopes', function hasScopes (this: FastifyRequest, ...names: string[]): boolean {
+    const claim = (this as ScopedRequest)[kGrantedClaim]
+    return names.every((name) => registry.has(name) && claimHoldsAny(claim, registry.satisfiersOf(name)))
+  })
+
+  fastify.addHook('onRoute', function scopesOnRoute (routeOptions) {
+    guarding.onRoute(routeOptions)
+  })
+
+  if (routesCameFirst) {
+    if (options.strict) {
+      throw new FST_SCOPES_ROUTE_NOT_GUARDED(
+        'Routes were declared before fastify-scopes was registered, so strict mode cannot check them: ' +
+        '`await app.register(fastifyScopes, ...)` before declaring routes or registering plugins that declare routes')
+    }
+    fastify.addHook('onRequest', createLateRouteGuard(answers))
+  }
+
+  fastify.addHook('onReady', async function scopesOnReady () {
+    throwProblems(guarding.problems)
+    if (routesCameFirst) {
+      fastify.log.warn('fastify-scopes: routes were declared before the plugin was registered; their config.scopes is ' +
+        'checked at their first request instead of at boot, and every request pays a lookup. ' +
+        '`await app.register(fastifyScopes, ...)` before declaring routes to avoid both.')
+    }
+  })
+}

@@ -1,0 +1,116 @@
+import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_UNKNOWN_SCOPE } from './errors.js'
+import { claimHolds, claimHoldsAny, type GrantedClaim } from './granted.js'
+import type { ScopeRegistry } from './registry.js'
+
+/**
+ * What a route needs, in `config.scopes`: `false` (public), `[]` (any valid token), a list (all of
+ * them), or `{ anyOf }` (any alternative; an alternative that is a list needs all of its scopes).
+ */
+export type ScopeRequirement<Name extends string = string> =
+  | false
+  | readonly Name[]
+  | { readonly anyOf: ReadonlyArray<Name | readonly Name[]> }
+
+/** A requirement validated against the registry and frozen, with its check. */
+export interface CompiledRequirement {
+  /** Each alternative's scopes; `[[]]` when any valid token will do. */
+  readonly alternatives: ReadonlyArray<readonly string[]>
+  /** Whether a token granting `claim` satisfies the requirement (with `implies`). */
+  readonly isSatisfiedBy: (claim: GrantedClaim) => boolean
+  /** The scopes of the alternative closest to being satisfied that `claim` lacks. */
+  readonly missingFrom: (claim: GrantedClaim) => readonly string[]
+}
+
+/** Where a requirement was declared, for error messages. */
+export interface RequirementSite {
+  readonly method: string
+  readonly url: string
+}
+
+const USAGE = 'expected false, an array of scope names, or { anyOf: [...] } whose entries are scope names or non-empty arrays of them'
+
+function readAlternatives (spec: unknown, site: RequirementSite): string[][] {
+  const invalid = (why: string): Error => new FST_SCOPES_INVALID_ROUTE_CONFIG(site.method, site.url, `${why}; ${USAGE}`)
+  const readNames = (value: unknown, where: string): string[] => {
+    if (!Array.isArray(value)) throw invalid(`${where} is not an array`)
+    for (const name of value) {
+      if (typeof name !== 'string') throw invalid(`${where} holds a ${name === null ? 'null' : typeof name}, not a scope name`)
+    }
+    return [...new Set<string>(value)]
+  }
+  if (Array.isArray(spec)) return [readNames(spec, 'config.scopes')]
+  if (typeof spec !== 'object' || spec === null) {
+    throw invalid(`config.scopes is ${typeof spec === 'string' ? `the string "${spec}" (write ["${spec}"])` : String(spec)}`)
+  }
+  const keys = Object.keys(spec)
+  if (keys.length !== 1 || keys[0] !== 'anyOf') throw invalid(`config.scopes has keys [${keys.join(', ')}]`)
+  const anyOf: unknown = (spec as { anyOf: unknown }).anyOf
+  if (!Array.isArray(anyOf) || anyOf.length === 0) throw invalid('config.scopes.anyOf is not a non-empty array')
+  return anyOf.map((alternative: unknown, index) => {
+    if (typeof alternative === 'string') return [alternative]
+    const names = readNames(alternative, `config.scopes.anyOf[${index}]`)
+    if (names.length === 0) throw invalid(`config.scopes.anyOf[${index}] is empty (use config.scopes: [] for "any valid token")`)
+    return names
+  })
+}
+
+/**
+ * Validates a route's `config.scopes` against the registry and compiles it into a frozen
+ * requirement whose check does no allocation. Returns `null` for `false` (public).
+ *
+ * @throws FST_SCOPES_INVALID_ROUTE_CONFIG for a malformed value, FST_SCOPES_UNKNOWN_SCOPE for a
+ * scope the registry does not define; both name the route.
+ * @example
+ * ```ts
+ * const requirement = compileRequirement(['read:chat'], registry, { method: 'GET', url: '/chats' })
+ * requirement?.isSatisfiedBy('read:self read:chat') // true
+ * ```
+ */
+export function compileRequirement (spec: unknown, registry: ScopeRegistry, site: RequirementSite): CompiledRequirement | null {
+  if (spec === false) return null
+  const alternatives = readAlternatives(spec, site)
+  for (const names of alternatives) {
+    for (const name of names) {
+      if (!registry.has(name)) throw new FST_SCOPES_UNKNOWN_SCOPE(site.method, site.url, name)
+    }
+  }
+  // Each required scope becomes the list of scopes that satisfy it (itself and those implying it).
+  const satisfierLists = alternatives.map((names) => names.map((name) => registry.satisfiersOf(name)))
+  const missingIn = (claim: GrantedClaim, index: number): string[] =>
+    (alternatives[index] as string[]).filter((_, at) => !claimHoldsAny(claim, (satisfierLists[index] as (readonly string[])[])[at] as readonly string[]))
+
+  return Object.freeze({
+    alternatives: Object.freeze(alternatives.map((names) => Object.freeze(names))),
+    isSatisfiedBy: buildCheck(satisfierLists),
+    missingFrom (claim: GrantedClaim): readonly string[] {
+      let closest: string[] = missingIn(claim, 0)
+      for (let index = 1; index < alternatives.length && closest.length > 0; index++) {
+        const missing = missingIn(claim, index)
+        if (missing.length < closest.length) closest = missing
+      }
+      return closest
+    }
+  })
+}
+
+/** The fastest check for the requirement's shape: one scope, one alternative, or several. */
+function buildCheck (alternatives: ReadonlyArray<ReadonlyArray<readonly string[]>>): (claim: GrantedClaim) => boolean {
+  const only = alternatives.length === 1 ? alternatives[0] as ReadonlyArray<readonly string[]> : undefined
+  if (only !== undefined && only.length === 0) return function anyValidToken () { return true }
+  if (only !== undefined && only.length === 1 && (only[0] as readonly string[]).length === 1) {
+    const name = (only[0] as readonly string[])[0] as string
+    return function holdsTheScope (claim) { return claimHolds(claim, name) }
+  }
+  const holdsAll = (claim: GrantedClaim, required: ReadonlyArray<readonly string[]>): boolean => {
+    for (const satisfiers of required) {
+      if (!claimHoldsAny(claim, satisfiers)) return false
+    }
+    return true
+  }
+  return function holdsAnAlternative (claim) {
+    for (const required of alternatives) {
+      if (holdsAll(claim, required)) return true
+    }
+    return false
+  }
+}
