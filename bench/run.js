@@ -2,7 +2,7 @@
 // bench/results/smoke.{json,md} so they never replace a full run's results).
 //
 //   node bench/run.js                      full run (about 10 minutes on 2 cores)
-//   node bench/run.js --smoke              short form (about 30 s): 1 round, 1 s runs
+//   node bench/run.js --smoke              short form (about 30 s): 1 round, 1 s runs, no warm-up
 //   node bench/run.js --only=http|inprocess|scaling
 //   node bench/run.js --rounds=N --duration=S [--warmup=S] [--connections=N]
 //   node bench/run.js --only=http --scenarios=bare,plugin
@@ -39,7 +39,7 @@ const settings = {
   smoke,
   rounds: number(flags.rounds, smoke ? 1 : 4),
   duration: number(flags.duration, smoke ? 1 : 4),
-  warmup: number(flags.warmup, smoke ? 0.5 : 2),
+  warmup: number(flags.warmup, smoke ? 0 : 2),
   connections: number(flags.connections, 50),
   scenarios: flags.scenarios?.split(',')
 }
