@@ -10,8 +10,10 @@ export interface ExampleAppOptions {
   readonly jwt: FastifyJWTOptions
   /** Extra fastify-scopes options (the registry is always the seed's). */
   readonly scopes?: Partial<FastifyScopesOptions>
-  /** Serve `POST /dev/token`, which signs a token with the scopes asked for (development only). */
+  /** Serve `POST /dev/token`, which signs a token with the scopes asked for (shared-secret setups only). */
   readonly devTokens?: boolean
+  /** The authorization server's token endpoint, for the docs' OAuth 2.0 client-credentials flow. */
+  readonly tokenUrl?: string | undefined
   readonly fastify?: FastifyServerOptions
 }
 

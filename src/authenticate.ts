@@ -49,6 +49,8 @@ export function buildAnswers (options: ResolvedOptions, resourceMetadata?: strin
 }
 
 const BEARER = 'bearer'
+const SPACE = 32
+const TAB = 9
 const AUTHORIZATION = 'authorization'
 
 /** How many `Authorization` field lines the request had (Node keeps only the first). */
@@ -70,14 +72,13 @@ function inspectAuthorization (request: FastifyRequest, answers: Answers): Denia
   const header = request.headers.authorization
   if (header === undefined) return undefined
   if (countAuthorizationLines(request.raw.rawHeaders) > 1) return answers.invalidRequest
-  const space = header.indexOf(' ')
-  const scheme = space === -1 ? header : header.slice(0, space)
-  if (scheme.toLowerCase() !== BEARER) {
-    // Another scheme (Basic, ...) carries no bearer credentials; a tab after Bearer is malformed.
-    return scheme.toLowerCase().startsWith(BEARER + '\t') ? answers.invalidRequest : answers.noCredentials
-  }
-  const tokenLength = space === -1 ? 0 : header.length - space - 1
-  if (tokenLength === 0 || header.indexOf(' ', space + 1) !== -1) return answers.invalidRequest
+  if (header.slice(0, BEARER.length).toLowerCase() !== BEARER) return answers.noCredentials
+  if (header.length === BEARER.length) return answers.invalidRequest
+  const separator = header.charCodeAt(BEARER.length)
+  // A tab after the scheme is malformed; `Bearerish ...` is another scheme: no bearer credentials.
+  if (separator !== SPACE) return separator === TAB ? answers.invalidRequest : answers.noCredentials
+  const tokenLength = header.length - BEARER.length - 1
+  if (tokenLength === 0 || header.indexOf(' ', BEARER.length + 1) !== -1) return answers.invalidRequest
   if (tokenLength > answers.options.maxTokenLength) return answers.tokenTooLong
   return undefined
 }

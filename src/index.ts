@@ -9,6 +9,7 @@ export { defineScopes } from './registry.js'
 export type { Scope, ScopeDefinitions, ScopeEntry, ScopeNamesOf, ScopeRegistry, ScopeResource } from './registry.js'
 export type { ScopeRequirement } from './requirement.js'
 export type { ChallengeScopes, ErrorMessages, FastifyScopesOptions } from './options.js'
+export type { ResourceMetadataOptions } from './resource-metadata.js'
 export { bearerChallenge } from './challenge.js'
 export * as errors from './errors.js'
 

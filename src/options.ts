@@ -3,6 +3,7 @@ import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { FST_SCOPES_INVALID_OPTIONS } from './errors.js'
 import { isRegistry } from './registry-brand.js'
 import type { ScopeRegistry } from './registry.js'
+import { ResourceMetadataSchema, type ResourceMetadataOptions } from './resource-metadata.js'
 
 /** What the 403 challenge's `scope` attribute lists. */
 export type ChallengeScopes = 'required' | 'missing' | 'none'
@@ -43,6 +44,8 @@ export interface FastifyScopesOptions {
   readonly strict?: boolean
   /** URLs (and everything under them) exempt from `strict`, for routes other plugins add: `['/docs', '/health']`. */
   readonly strictExempt?: readonly string[]
+  /** Serve RFC 9728 Protected Resource Metadata and point to it from every challenge. */
+  readonly resourceMetadata?: ResourceMetadataOptions
 }
 
 /** The options with every default applied. */
@@ -56,6 +59,7 @@ export interface ResolvedOptions {
   readonly messages: Required<ErrorMessages>
   readonly strict: boolean
   readonly strictExempt: readonly string[]
+  readonly resourceMetadata: ResourceMetadataOptions | undefined
 }
 
 const ClaimNameSchema = Type.String({ minLength: 1 })
@@ -76,7 +80,8 @@ export const OptionsSchema = Type.Object({
     invalidRequest: Type.Optional(MessageSchema)
   }, { additionalProperties: false })),
   strict: Type.Optional(Type.Boolean()),
-  strictExempt: Type.Optional(Type.Array(Type.String({ pattern: '^/' })))
+  strictExempt: Type.Optional(Type.Array(Type.String({ pattern: '^/' }))),
+  resourceMetadata: Type.Optional(ResourceMetadataSchema)
 }, { additionalProperties: false })
 
 const optionsChecker = TypeCompiler.Compile(OptionsSchema)
@@ -117,6 +122,7 @@ export function validateOptions (options: unknown): ResolvedOptions {
       invalidRequest: options.messages?.invalidRequest ?? 'Bad Request'
     },
     strict: options.strict ?? false,
-    strictExempt: Object.freeze([...(options.strictExempt ?? [])])
+    strictExempt: Object.freeze([...(options.strictExempt ?? [])]),
+    resourceMetadata: options.resourceMetadata
   }
 }

@@ -5,6 +5,7 @@ import { claimHoldsAny, listGrantedScopes } from './granted.js'
 import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
 import { validateOptions, type FastifyScopesOptions } from './options.js'
 import { compileRequirement } from './requirement.js'
+import { buildResourceMetadata, locateResourceMetadata, serveResourceMetadata } from './resource-metadata.js'
 import { RouteGuarding, createLateRouteGuard } from './routes.js'
 
 const kScopesCache = Symbol('fastify-scopes.scopesCache')
@@ -24,7 +25,10 @@ function throwProblems (problems: readonly Error[]): void {
 export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions: FastifyScopesOptions): Promise<void> {
   const options = validateOptions(rawOptions)
   const { registry } = options
-  const answers = buildAnswers(options)
+  const metadata = options.resourceMetadata
+  const metadataLocation = metadata === undefined ? undefined : locateResourceMetadata(metadata.resource)
+  const metadataDocument = metadata === undefined ? undefined : buildResourceMetadata(metadata, registry)
+  const answers = buildAnswers(options, metadataLocation?.url)
   const guarding = new RouteGuarding(answers)
   const routesCameFirst = fastify.printRoutes().trim() !== EMPTY_ROUTER
 
@@ -53,6 +57,10 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
   fastify.addHook('onRoute', function scopesOnRoute (routeOptions) {
     guarding.onRoute(routeOptions)
   })
+
+  if (metadataLocation !== undefined && metadataDocument !== undefined) {
+    serveResourceMetadata(fastify, metadataLocation, metadataDocument)
+  }
 
   if (routesCameFirst) {
     if (options.strict) {

@@ -16,14 +16,16 @@ test('no Authorization header: 401, JSON body, a challenge without error code', 
   t.equal(response.headers['www-authenticate'], 'Bearer realm="api"')
 })
 
-test('another scheme (Basic) carries no bearer credentials: 401 without error code', async (t) => {
-  const app = await buildApp(t)
-  app.get('/chats', { config: { scopes: ['read:chat'] } }, echoScopes)
-  const response = await app.inject({ url: '/chats', headers: { authorization: 'Basic dXNlcjpwYXNz' } })
-  t.equal(response.statusCode, 401)
-  t.equal(response.body, '{"error":"Unauthorized"}')
-  t.equal(response.headers['www-authenticate'], 'Bearer realm="api"')
-})
+for (const authorization of ['Basic dXNlcjpwYXNz', 'Bearerish abc', 'Bear', '']) {
+  test(`another scheme (${JSON.stringify(authorization)}) carries no bearer credentials: 401 without error code`, async (t) => {
+    const app = await buildApp(t)
+    app.get('/chats', { config: { scopes: ['read:chat'] } }, echoScopes)
+    const response = await app.inject({ url: '/chats', headers: { authorization } })
+    t.equal(response.statusCode, 401)
+    t.equal(response.body, '{"error":"Unauthorized"}')
+    t.equal(response.headers['www-authenticate'], 'Bearer realm="api"')
+  })
+}
 
 const invalidTokens: Array<[string, (sign: (payload: object, options?: object) => string) => string]> = [
   ['garbage', () => 'garbage'],
