@@ -3,7 +3,7 @@
 //
 //   node bench/run.js                      full run (about 10 minutes on 2 cores)
 //   node bench/run.js --smoke              short form (about 30 s): 1 round, 1 s runs, no warm-up
-//   node bench/run.js --only=http|inprocess|scaling
+//   node bench/run.js --only=http|inprocess|micro|scaling
 //   node bench/run.js --rounds=N --duration=S [--warmup=S] [--connections=N]
 //   node bench/run.js --only=http --scenarios=bare,plugin
 //
@@ -14,7 +14,7 @@ import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { environment } from './lib/env.js'
 
-const PARTS = ['http', 'inprocess', 'scaling']
+const PARTS = ['http', 'inprocess', 'micro', 'scaling']
 
 const { values: flags } = parseArgs({
   options: {
@@ -70,6 +70,11 @@ for (const part of selected) {
     const inprocess = await runInprocess(settings)
     results.inprocess = inprocess
     sections.push(section('In-process (app.inject)', inprocess.notes, inprocess.markdown))
+  } else if (part === 'micro') {
+    const { runMicro } = await import('./micro.js')
+    const micro = await runMicro(settings)
+    results.micro = micro
+    sections.push(section('Micro (the plugin\'s own work, no signature verification)', micro.notes, micro.markdown))
   } else {
     const { runScaling } = await import('./scaling.js')
     const scaling = await runScaling(settings)

@@ -1,8 +1,10 @@
-import type { FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import type {} from '@fastify/jwt'
 import { bearerChallenge, type BearerError } from './challenge.js'
 import { readGrantedClaim, toGrantedClaim, type GrantedClaim } from './granted.js'
+import { kGrantedClaim, type ScopedRequest } from './scoped-request.js'
 import type { ResolvedOptions } from './options.js'
+import type { CompiledRequirement } from './requirement.js'
 
 /** A refusal, ready to send: status, `WWW-Authenticate` value and serialized JSON body. */
 export interface Denial {
@@ -13,10 +15,11 @@ export interface Denial {
   readonly reason: string
 }
 
-/** The outcome of authenticating a request: its granted claim, or why it is refused. */
-export type Authentication =
-  | { readonly denial: undefined, readonly claim: GrantedClaim }
-  | { readonly denial: Denial, readonly cause?: unknown }
+/** Why a request is refused: the answer to send, and the error behind it, if any (for the log). */
+export interface Refusal {
+  readonly denial: Denial
+  readonly cause: unknown
+}
 
 /** The constant parts of every answer, computed once per plugin instance. */
 export interface Answers {
@@ -53,12 +56,22 @@ const SPACE = 32
 const TAB = 9
 const AUTHORIZATION = 'authorization'
 
+/** Whether the header starts with the scheme `Bearer`, in any case, without copying it. */
+function startsWithBearer (header: string): boolean {
+  if (header.length < BEARER.length) return false
+  for (let at = 0; at < BEARER.length; at++) {
+    // ASCII letters: setting bit 0x20 lowers an upper-case letter and keeps a lower-case one.
+    if ((header.charCodeAt(at) | 0x20) !== BEARER.charCodeAt(at)) return false
+  }
+  return true
+}
+
 /** How many `Authorization` field lines the request had (Node keeps only the first). */
 function countAuthorizationLines (rawHeaders: readonly string[]): number {
   let count = 0
   for (let at = 0; at < rawHeaders.length; at += 2) {
     const name = rawHeaders[at] as string
-    if (name.length === AUTHORIZATION.length && name.toLowerCase() === AUTHORIZATION) count++
+    if (name.length === AUTHORIZATION.length && (name === 'Authorization' || name.toLowerCase() === AUTHORIZATION)) count++
   }
   return count
 }
@@ -72,7 +85,7 @@ function inspectAuthorization (request: FastifyRequest, answers: Answers): Denia
   const header = request.headers.authorization
   if (header === undefined) return undefined
   if (countAuthorizationLines(request.raw.rawHeaders) > 1) return answers.invalidRequest
-  if (header.slice(0, BEARER.length).toLowerCase() !== BEARER) return answers.noCredentials
+  if (!startsWithBearer(header)) return answers.noCredentials
   if (header.length === BEARER.length) return answers.invalidRequest
   const separator = header.charCodeAt(BEARER.length)
   // A tab after the scheme is malformed; `Bearerish ...` is another scheme: no bearer credentials.
@@ -86,30 +99,43 @@ function inspectAuthorization (request: FastifyRequest, answers: Answers): Denia
 // @fastify/jwt's codes for "no token was presented at all": RFC 6750 §3.1 wants no error code then.
 const NO_TOKEN_CODES = new Set(['FST_JWT_NO_AUTHORIZATION_IN_HEADER', 'FST_JWT_NO_AUTHORIZATION_IN_COOKIE'])
 
+/** What a check does with a refusal: answer it, or throw it. */
+export type RefusalHandler = (request: FastifyRequest, reply: FastifyReply, refusal: Refusal) => FastifyReply
+
 /**
- * Verifies the request's token with `request.jwtVerify()` (no per-call options, so every
- * `@fastify/jwt` setting and its verifier cache apply) and reads the granted scopes. Every
- * verification failure becomes a 401; the original error is returned as `cause`.
+ * Builds a route's `onRequest` check. It verifies the request's token with `request.jwtVerify()`
+ * (no per-call options, so every `@fastify/jwt` setting and its verifier cache apply), reads the
+ * granted scopes into the request and checks them; a refusal goes to `refuse`. Every verification
+ * failure becomes a 401 whose cause is the original error. Nothing is allocated on success.
  */
-export async function authenticate (request: FastifyRequest, answers: Answers): Promise<Authentication> {
-  const refusal = inspectAuthorization(request, answers)
-  if (refusal !== undefined) return { denial: refusal }
-  let payload: unknown
-  try {
-    payload = await request.jwtVerify()
-  } catch (error) {
-    const denial = request.headers.authorization === undefined && NO_TOKEN_CODES.has(Object(error).code)
-      ? answers.noCredentials
-      : answers.invalidToken
-    return { denial, cause: error }
+export function createCheck (requirement: CompiledRequirement, answers: Answers, forbidden: Denial | undefined, refuse: RefusalHandler): onRequestAsyncHookHandler {
+  return async function scopesCheck (request, reply) {
+    const malformed = inspectAuthorization(request, answers)
+    if (malformed !== undefined) return refuse(request, reply, { denial: malformed, cause: undefined })
+    let payload: unknown
+    try {
+      payload = await request.jwtVerify()
+    } catch (error) {
+      const denial = request.headers.authorization === undefined && NO_TOKEN_CODES.has(Object(error).code)
+        ? answers.noCredentials
+        : answers.invalidToken
+      return refuse(request, reply, { denial, cause: error })
+    }
+    const claim = readClaim(request, payload, answers.options)
+    ;(request as ScopedRequest)[kGrantedClaim] = claim
+    if (requirement.isSatisfiedBy(claim)) return
+    const denial = forbidden ?? answers.insufficientScope(requirement.missingFrom(claim).join(' '))
+    return refuse(request, reply, { denial, cause: undefined })
   }
-  const { getScopes, scopeClaims } = answers.options
-  if (getScopes === undefined) return { denial: undefined, claim: readGrantedClaim(payload, scopeClaims) }
+}
+
+function readClaim (request: FastifyRequest, payload: unknown, { getScopes, scopeClaims }: ResolvedOptions): GrantedClaim {
+  if (getScopes === undefined) return readGrantedClaim(payload, scopeClaims)
   try {
-    return { denial: undefined, claim: toGrantedClaim(getScopes(payload)) }
+    return toGrantedClaim(getScopes(payload))
   } catch (error) {
     // A getScopes that throws grants nothing: deny rather than guess.
     request.log.error({ err: error }, 'fastify-scopes: getScopes threw; the request is treated as granting no scope')
-    return { denial: undefined, claim: undefined }
+    return undefined
   }
 }

@@ -4,32 +4,34 @@
  */
 export type GrantedClaim = string | readonly unknown[] | undefined
 
-const SPACE = 32
+/**
+ * A scope name with the patterns that find it as a whole token of a space-delimited claim, built
+ * once so that a check searches the claim without splitting it or looping over near-misses.
+ */
+export interface ScopeMatcher {
+  readonly name: string
+  readonly first: string
+  readonly inner: string
+  readonly last: string
+}
 
-/** Whether the space-delimited `claim` holds `name` as a whole scope-token. */
-function stringHolds (claim: string, name: string): boolean {
-  let at = claim.indexOf(name)
-  while (at !== -1) {
-    const end = at + name.length
-    if ((at === 0 || claim.charCodeAt(at - 1) === SPACE) &&
-        (end === claim.length || claim.charCodeAt(end) === SPACE)) {
-      return true
-    }
-    at = claim.indexOf(name, at + 1)
+/** The matcher of `name`. */
+export function scopeMatcher (name: string): ScopeMatcher {
+  return Object.freeze({ name, first: `${name} `, inner: ` ${name} `, last: ` ${name}` })
+}
+
+/** Whether the claim grants the scope: exact, case-sensitive; array entries that are not strings never match. */
+export function claimHolds (claim: GrantedClaim, scope: ScopeMatcher): boolean {
+  if (typeof claim === 'string') {
+    return claim === scope.name || claim.startsWith(scope.first) || claim.endsWith(scope.last) || claim.includes(scope.inner)
   }
-  return false
+  return claim !== undefined && claim.includes(scope.name)
 }
 
-/** Whether the claim grants `name`: exact, case-sensitive; array entries that are not strings never match. */
-export function claimHolds (claim: GrantedClaim, name: string): boolean {
-  if (typeof claim === 'string') return stringHolds(claim, name)
-  return claim !== undefined && claim.includes(name)
-}
-
-/** Whether the claim grants at least one of `names`. */
-export function claimHoldsAny (claim: GrantedClaim, names: readonly string[]): boolean {
-  for (const name of names) {
-    if (claimHolds(claim, name)) return true
+/** Whether the claim grants at least one of the scopes. */
+export function claimHoldsAny (claim: GrantedClaim, scopes: readonly ScopeMatcher[]): boolean {
+  for (const scope of scopes) {
+    if (claimHolds(claim, scope)) return true
   }
   return false
 }

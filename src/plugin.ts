@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest, onRequestAsyncHookHandler } from 'fastify'
 import { buildAnswers } from './authenticate.js'
 import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_ROUTE_NOT_GUARDED } from './errors.js'
-import { claimHoldsAny, listGrantedScopes, type GrantedClaim } from './granted.js'
-import { createThrowingGuard, kGrantedClaim, type ScopedRequest } from './guard.js'
+import { claimHoldsAny, listGrantedScopes, scopeMatcher, type GrantedClaim, type ScopeMatcher } from './granted.js'
+import { createThrowingGuard } from './guard.js'
+import { kGrantedClaim, type ScopedRequest } from './scoped-request.js'
 import { validateOptions, type FastifyScopesOptions } from './options.js'
 import { formatScopesTable, findUnusedScopes } from './print-scopes.js'
 import { compileRequirement } from './requirement.js'
@@ -60,9 +61,18 @@ export async function fastifyScopesPlugin (fastify: FastifyInstance, rawOptions:
       return scopes
     }
   })
+  const matchers = new Map<string, readonly ScopeMatcher[]>()
+  const satisfiersOf = (name: string): readonly ScopeMatcher[] => {
+    let found = matchers.get(name)
+    if (found === undefined) {
+      found = registry.satisfiersOf(name).map(scopeMatcher)
+      matchers.set(name, found)
+    }
+    return found
+  }
   fastify.decorateRequest('hasScopes', function hasScopes (this: FastifyRequest, ...names: string[]): boolean {
     const claim = (this as ScopedRequest)[kGrantedClaim]
-    return names.every((name) => registry.has(name) && claimHoldsAny(claim, registry.satisfiersOf(name)))
+    return names.every((name) => registry.has(name) && claimHoldsAny(claim, satisfiersOf(name)))
   })
 
   fastify.addHook('onRoute', function scopesOnRoute (routeOptions) {

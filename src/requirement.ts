@@ -1,5 +1,5 @@
 import { FST_SCOPES_INVALID_ROUTE_CONFIG, FST_SCOPES_UNKNOWN_SCOPE } from './errors.js'
-import { claimHolds, claimHoldsAny, type GrantedClaim } from './granted.js'
+import { claimHolds, claimHoldsAny, scopeMatcher, type GrantedClaim, type ScopeMatcher } from './granted.js'
 import type { ScopeRegistry } from './registry.js'
 
 /**
@@ -25,6 +25,12 @@ export interface CompiledRequirement {
 export interface RequirementSite {
   readonly method: string
   readonly url: string
+}
+
+/** A required scope and the matchers of every scope that satisfies it (itself and those implying it). */
+interface RequiredScope {
+  readonly name: string
+  readonly satisfiers: readonly ScopeMatcher[]
 }
 
 const USAGE = 'expected false, an array of scope names, or { anyOf: [...] } whose entries are scope names or non-empty arrays of them'
@@ -54,6 +60,9 @@ function readAlternatives (spec: unknown, site: RequirementSite): string[][] {
   })
 }
 
+const missingFromAlternative = (claim: GrantedClaim, required: readonly RequiredScope[]): string[] =>
+  required.filter((scope) => !claimHoldsAny(claim, scope.satisfiers)).map((scope) => scope.name)
+
 /**
  * Validates a route's `config.scopes` against the registry and compiles it into a frozen
  * requirement whose check does no allocation. Returns `null` for `false` (public).
@@ -69,41 +78,39 @@ function readAlternatives (spec: unknown, site: RequirementSite): string[][] {
 export function compileRequirement (spec: unknown, registry: ScopeRegistry, site: RequirementSite): CompiledRequirement | null {
   if (spec === false) return null
   const alternatives = readAlternatives(spec, site)
-  for (const names of alternatives) {
-    for (const name of names) {
-      if (!registry.has(name)) throw new FST_SCOPES_UNKNOWN_SCOPE(site.method, site.url, name)
-    }
-  }
-  // Each required scope becomes the list of scopes that satisfy it (itself and those implying it).
-  const satisfierLists = alternatives.map((names) => names.map((name) => registry.satisfiersOf(name)))
-  const missingIn = (claim: GrantedClaim, index: number): string[] =>
-    (alternatives[index] as string[]).filter((_, at) => !claimHoldsAny(claim, (satisfierLists[index] as (readonly string[])[])[at] as readonly string[]))
-
+  const required: RequiredScope[][] = alternatives.map((names) => names.map((name) => {
+    if (!registry.has(name)) throw new FST_SCOPES_UNKNOWN_SCOPE(site.method, site.url, name)
+    return { name, satisfiers: registry.satisfiersOf(name).map(scopeMatcher) }
+  }))
   return Object.freeze({
     alternatives: Object.freeze(alternatives.map((names) => Object.freeze(names))),
-    isSatisfiedBy: buildCheck(satisfierLists),
+    isSatisfiedBy: buildCheck(required),
     missingFrom (claim: GrantedClaim): readonly string[] {
-      let closest: string[] = missingIn(claim, 0)
-      for (let index = 1; index < alternatives.length && closest.length > 0; index++) {
-        const missing = missingIn(claim, index)
-        if (missing.length < closest.length) closest = missing
+      // The alternative with the fewest missing scopes, the first on a tie.
+      let closest: string[] | undefined
+      for (const alternative of required) {
+        const missing = missingFromAlternative(claim, alternative)
+        if (closest === undefined || missing.length < closest.length) closest = missing
       }
-      return closest
+      return closest as string[]
     }
   })
 }
 
 /** The fastest check for the requirement's shape: one scope, one alternative, or several. */
-function buildCheck (alternatives: ReadonlyArray<ReadonlyArray<readonly string[]>>): (claim: GrantedClaim) => boolean {
-  const only = alternatives.length === 1 ? alternatives[0] as ReadonlyArray<readonly string[]> : undefined
-  if (only !== undefined && only.length === 0) return function anyValidToken () { return true }
-  if (only !== undefined && only.length === 1 && (only[0] as readonly string[]).length === 1) {
-    const name = (only[0] as readonly string[])[0] as string
-    return function holdsTheScope (claim) { return claimHolds(claim, name) }
+function buildCheck (alternatives: ReadonlyArray<readonly RequiredScope[]>): (claim: GrantedClaim) => boolean {
+  const [only] = alternatives
+  if (alternatives.length === 1 && only !== undefined) {
+    if (only.length === 0) return function anyValidToken () { return true }
+    const [scope] = only
+    if (only.length === 1 && scope !== undefined && scope.satisfiers.length === 1) {
+      const [matcher] = scope.satisfiers as [ScopeMatcher]
+      return function holdsTheScope (claim) { return claimHolds(claim, matcher) }
+    }
   }
-  const holdsAll = (claim: GrantedClaim, required: ReadonlyArray<readonly string[]>): boolean => {
-    for (const satisfiers of required) {
-      if (!claimHoldsAny(claim, satisfiers)) return false
+  const holdsAll = (claim: GrantedClaim, required: readonly RequiredScope[]): boolean => {
+    for (const scope of required) {
+      if (!claimHoldsAny(claim, scope.satisfiers)) return false
     }
     return true
   }
