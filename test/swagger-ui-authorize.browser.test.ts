@@ -27,8 +27,7 @@ test('Swagger UI authorizes against the real authorization server', { skip }, as
   let accessToken = ''
 
   /** Saves a picture for the docs under `UPDATE_SCREENSHOT=1`, in the test's scratch directory otherwise. */
-  const savePicture = async (t: Test, locator: Locator, docsFile: URL, name: string): Promise<void> => {
-    const png = await locator.screenshot()
+  const savePicture = async (t: Test, png: Buffer, docsFile: URL, name: string): Promise<void> => {
     t.equal(png.subarray(1, 4).toString(), 'PNG', `${name} is a PNG`)
     await writeFile(updateScreenshots ? docsFile : join(t.testdir(), name), png)
   }
@@ -46,7 +45,7 @@ test('Swagger UI authorizes against the real authorization server', { skip }, as
 
     // The dialog scrolls its content: unfold it so the picture shows every scope.
     await page.addStyleTag({ content: '.dialog-ux .modal-ux-content { max-height: none !important; overflow: visible !important }' })
-    await savePicture(t, dialog, AUTHORIZE_PNG, 'authorize.png')
+    await savePicture(t, await dialog.screenshot(), AUTHORIZE_PNG, 'authorize.png')
 
     const tokenRequest = page.waitForRequest((request) => request.url() === tokenEndpoint && request.method() === 'POST')
     const tokenResponse = page.waitForResponse((response) => response.url() === tokenEndpoint && response.request().method() === 'POST')
@@ -102,6 +101,14 @@ test('Swagger UI authorizes against the real authorization server', { skip }, as
     const shown = await live.locator('td.response-col_description').innerText()
     t.match(shown, '"error": "Insufficient scopes"', 'the body says why')
     t.match(shown, /www-authenticate: Bearer[^\n]*error="insufficient_scope"[^\n]*scope="write:chat"/, 'the challenge names the missing scope')
-    await savePicture(t, operation.locator('.responses-inner'), FORBIDDEN_PNG, 'try-it-403.png')
+    // From the curl command down to the server's response headers, with a margin.
+    const section = operation.locator('.responses-inner > div', { has: page.locator('.live-responses-table') })
+    await section.scrollIntoViewIfNeeded()
+    const top = await section.boundingBox()
+    const bottom = await live.boundingBox()
+    if (top === null || bottom === null) throw new Error('the response section is not rendered')
+    const margin = 12
+    const clip = { x: top.x - margin, y: top.y - margin, width: top.width + 2 * margin, height: bottom.y + bottom.height - top.y + 2 * margin }
+    await savePicture(t, await page.screenshot({ clip }), FORBIDDEN_PNG, 'try-it-403.png')
   })
 })
