@@ -1,29 +1,18 @@
 import { test } from 'tap'
-import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { buildExampleApp } from '../examples/app.js'
 import { registry } from '../examples/registry.js'
-
-// Debian's chromium, driven by playwright-core (which downloads no browser). In CI it must run:
-// .ci/run installs it; elsewhere the test is skipped when the browser is absent.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync']
-const SCREENSHOT = new URL('../docs/swagger-ui-authorize.png', import.meta.url)
-const skip = !existsSync(CHROMIUM) && process.env.CI === undefined
-  ? `${CHROMIUM} is absent: apt-get install -y chromium to run the Swagger UI browser test (it always runs in CI)`
-  : false
+import { launchChromium, skipWithoutChromium as skip } from './browser.js'
 
 const expectedScopes = registry.names.map((name) => [name, registry.get(name)?.description])
 
 test('Swagger UI in headless Chromium', { skip }, async (t) => {
-  const { chromium } = await import('playwright-core')
   const app = await buildExampleApp({ jwt: { secret: 'browser-test-secret-0123456789abcdef' }, tokenUrl: '/oauth/token' })
   t.teardown(() => app.close())
   const address = await app.listen({ host: '127.0.0.1', port: 0 })
-  const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS })
+  const browser: Browser = await launchChromium()
   t.teardown(() => browser.close())
   const page: Page = await browser.newPage({ viewport: { width: 1000, height: 2600 } })
   await page.goto(`${address}/docs`)
@@ -50,8 +39,8 @@ test('Swagger UI in headless Chromium', { skip }, async (t) => {
     await page.addStyleTag({ content: '.dialog-ux .modal-ux-content { max-height: none !important; overflow: visible !important }' })
     const png = await dialog.screenshot()
     t.equal(png.subarray(1, 4).toString(), 'PNG')
-    // npm run docs:screenshot refreshes the README's image; other runs leave the work tree alone.
-    await writeFile(process.env.UPDATE_SCREENSHOT === '1' ? SCREENSHOT : join(t.testdir(), 'authorize.png'), png)
+    // The docs' picture comes from swagger-ui-authorize.browser.test.ts, against the real authorization server.
+    await writeFile(join(t.testdir(), 'authorize.png'), png)
     await dialog.locator('button.close-modal').click()
     await dialog.waitFor({ state: 'detached' })
   })
