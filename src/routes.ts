@@ -3,7 +3,7 @@ import type { Answers } from './authenticate.js'
 import { FST_SCOPES_UNDECLARED_ROUTE } from './errors.js'
 import { createGuard } from './guard.js'
 import { markRouteSchema } from './openapi.js'
-import { compileRequirement, type CompiledRequirement } from './requirement.js'
+import { compileRequirement, type CompiledRequirement, type RequirementSite } from './requirement.js'
 
 /** A route fastify-scopes saw being declared, with its compiled requirement. */
 export interface GuardedRoute {
@@ -12,6 +12,14 @@ export interface GuardedRoute {
   /** `null` for a public route; `undefined` when the route did not declare `config.scopes`. */
   readonly requirement: CompiledRequirement | null | undefined
 }
+
+/** A compiled requirement and the guard that enforces it (`null` for a public route). */
+interface CompiledRoute {
+  readonly requirement: CompiledRequirement | null
+  readonly guard: onRequestAsyncHookHandler | null
+}
+
+const PUBLIC_ROUTE: CompiledRoute = Object.freeze({ requirement: null, guard: null })
 
 /** Marks a route config whose check was attached at registration (copied into Fastify's context config). */
 export const kRouteRequirement = Symbol('fastify-scopes.routeRequirement')
@@ -41,6 +49,7 @@ export class RouteGuarding {
   readonly problems: Error[] = []
   readonly #answers: Answers
   readonly #failedGetUrls = new Set<string>()
+  readonly #compiled = new Map<string, CompiledRoute>()
 
   constructor (answers: Answers) {
     this.#answers = answers
@@ -48,7 +57,7 @@ export class RouteGuarding {
 
   /** The `onRoute` hook. Replaces `config` and `onRequest` on Fastify's copy of the route options, never mutating the user's objects. */
   onRoute (routeOptions: RouteOptions): void {
-    const { registry, strict, strictExempt } = this.#answers.options
+    const { strict, strictExempt } = this.#answers.options
     const method = methodsOf(routeOptions.method)
     const url = routeOptions.url
     const spec: unknown = routeOptions.config?.scopes
@@ -57,22 +66,38 @@ export class RouteGuarding {
       if (strict && !isExempt(url, strictExempt)) this.#report(method, url, new FST_SCOPES_UNDECLARED_ROUTE(method, url))
       return
     }
-    let requirement: CompiledRequirement | null
+    let compiled: CompiledRoute
     try {
-      requirement = compileRequirement(spec, registry, { method, url })
+      compiled = this.#compile(spec, { method, url })
     } catch (error) {
       this.#report(method, url, error as Error)
       return
     }
+    const { requirement, guard } = compiled
     this.routes.push({ method, url, requirement })
     routeOptions.config = { ...routeOptions.config, [kRouteRequirement]: requirement } as RouteOptions['config']
     const { openapi } = this.#answers.options
     if (openapi !== false) {
       routeOptions.schema = markRouteSchema(routeOptions.schema as Record<string, unknown> | undefined, requirement, openapi.securityScheme)
     }
-    if (requirement !== null) {
-      routeOptions.onRequest = prependHook(createGuard(requirement, this.#answers), routeOptions.onRequest)
+    if (guard !== null) routeOptions.onRequest = prependHook(guard, routeOptions.onRequest)
+  }
+
+  /**
+   * Compiles a requirement, sharing the frozen result and its guard between routes that declare
+   * the same one (a GET and its HEAD route, and the many routes of an API needing the same scopes).
+   */
+  #compile (spec: unknown, site: RequirementSite): CompiledRoute {
+    const requirement = compileRequirement(spec, this.#answers.options.registry, site)
+    if (requirement === null) return PUBLIC_ROUTE
+    // The key is made of the validated scope names only, never of the user's value itself.
+    const key = JSON.stringify(requirement.alternatives)
+    let compiled = this.#compiled.get(key)
+    if (compiled === undefined) {
+      compiled = { requirement, guard: createGuard(requirement, this.#answers) }
+      this.#compiled.set(key, compiled)
     }
+    return compiled
   }
 
   #report (method: string, url: string, error: Error): void {
