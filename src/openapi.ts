@@ -1,7 +1,7 @@
 import { FST_SCOPES_MISSING_SECURITY_SCHEME } from './errors.js'
 import type { ErrorMessages, OpenApiFlows, ResolvedOpenApi } from './options.js'
 import type { ScopeRegistry } from './registry.js'
-import type { CompiledRequirement } from './requirement.js'
+import { needsNoScope, type CompiledRequirement } from './requirement.js'
 import { errorBodyJsonSchema } from './response-schemas.js'
 
 /**
@@ -117,7 +117,7 @@ function listAll (names: readonly string[]): string {
  * ```
  */
 export function describeRequirement (alternatives: readonly string[][], registry: ScopeRegistry): string {
-  if (alternatives.length === 1 && (alternatives[0] as string[]).length === 0) {
+  if (needsNoScope(alternatives)) {
     return 'Requires a valid access token; no particular scope.'
   }
   const needed = alternatives.map(listAll).join(', or ')
@@ -166,8 +166,7 @@ function describeOperation (operation: Json, marker: Marker, context: DocumentCo
     : sentence
   const responses = { ...(operation.responses as Json | undefined) }
   if (!Object.hasOwn(responses, '401')) responses['401'] = errorResponse(401, context.messages.unauthorized, state.swagger2)
-  const anyToken = alternatives.length === 1 && (alternatives[0] as string[]).length === 0
-  if (!anyToken && !Object.hasOwn(responses, '403')) responses['403'] = errorResponse(403, context.messages.insufficientScope, state.swagger2)
+  if (!needsNoScope(alternatives) && !Object.hasOwn(responses, '403')) responses['403'] = errorResponse(403, context.messages.insufficientScope, state.swagger2)
   operation.responses = responses
 }
 

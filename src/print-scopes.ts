@@ -1,4 +1,5 @@
 import type { ScopeRegistry } from './registry.js'
+import { needsNoScope } from './requirement.js'
 import type { GuardedRoute } from './routes.js'
 
 /** A route's requirement in words: `public`, `not declared`, `any valid token`, `a + b`, `a | b + c`. */
@@ -6,8 +7,7 @@ function formatRequirement (route: GuardedRoute): string {
   const { requirement } = route
   if (requirement === undefined) return 'not declared'
   if (requirement === null) return 'public'
-  const [first] = requirement.alternatives
-  if (requirement.alternatives.length === 1 && (first as readonly string[]).length === 0) return 'any valid token'
+  if (needsNoScope(requirement.alternatives)) return 'any valid token'
   return requirement.alternatives.map((names) => names.join(' + ')).join(' | ')
 }
 

@@ -21,6 +21,11 @@ export interface CompiledRequirement {
   readonly missingFrom: (claim: GrantedClaim) => readonly string[]
 }
 
+/** Whether a requirement's alternatives are `[[]]`: any valid token, no particular scope. */
+export function needsNoScope (alternatives: ReadonlyArray<readonly string[]>): boolean {
+  return alternatives.length === 1 && (alternatives[0] as readonly string[]).length === 0
+}
+
 /** Where a requirement was declared, for error messages. */
 export interface RequirementSite {
   readonly method: string
