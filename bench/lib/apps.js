@@ -3,7 +3,7 @@ import Fastify from 'fastify'
 import fastifyJwt from '@fastify/jwt'
 import { pathToFileURL } from 'node:url'
 import { PLUGIN_DIST } from './env.js'
-import { fastifyJwtOptions, verifyJwtHook } from '../servers/common.js'
+import { fastifyJwtOptions, requireReadChat, verifyJwtHook } from '../servers/common.js'
 import { median } from './stats.js'
 
 const BODY = { ok: true }
@@ -36,14 +36,7 @@ export async function buildHandWrittenApp () {
   const app = Fastify()
   await app.register(fastifyJwt, fastifyJwtOptions())
   app.addHook('onRequest', verifyJwtHook)
-  app.get('/chats', {
-    onRequest: async function requireReadChat (request, reply) {
-      const scope = request.user.scope
-      if (typeof scope !== 'string' || !scope.split(' ').includes('read:chat')) {
-        return reply.code(403).send({ error: 'Forbidden' })
-      }
-    }
-  }, handler)
+  app.get('/chats', { onRequest: requireReadChat }, handler)
   await app.ready()
   return app
 }

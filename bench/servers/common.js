@@ -19,6 +19,14 @@ export async function verifyJwtHook (request) {
   await request.jwtVerify()
 }
 
+/** The scope check one would write by hand, after `verifyJwtHook`: the `hand-written` reference. */
+export async function requireReadChat (request, reply) {
+  const scope = request.user.scope
+  if (typeof scope !== 'string' || !scope.split(' ').includes('read:chat')) {
+    return reply.code(403).send({ error: 'Forbidden' })
+  }
+}
+
 /**
  * Reports the port to the parent and serves the CPU-window protocol: `cpu-start` resets the
  * request counter and snapshots `process.cpuUsage()`; `cpu-stop` answers with the CPU time used
